@@ -132,3 +132,41 @@ def test_expected_nan_and_inf_are_matched_not_reported():
     assert _close(expected.copy(), expected, 1e-7, 1e-9)
     assert not _close(np.array([1.0, 0.0, np.inf, -np.inf]), expected, 1e-7, 1e-9)
     assert not _close(np.array([1.0, np.nan, -np.inf, -np.inf]), expected, 1e-7, 1e-9)
+
+
+# --- checks that expect an exception (invalid settings) ------------------------------------------
+
+from cnn_lessons.grading.spec import Check, Exercise, Value, reference_raises  # noqa: E402
+
+
+def _positive_length(n):
+    if n < 1:
+        raise ValueError(f"length must be >= 1, got {n}")
+    return n
+
+
+RAISES = Exercise(name="positive_length", signature="positive_length(n)", reference=_positive_length,
+                  output="int", hint="raise ValueError for n < 1",
+                  checks=(Check("valid", (Value(3),)),
+                          Check("zero must raise", (Value(0),), raises="ValueError")))
+
+
+def test_a_raises_check_passes_only_with_the_named_exception():
+    c = RAISES.checks[1]
+    assert reference_raises(RAISES, c)
+    good = judge(RAISES, c, CallRecord("error", error="your function raised ValueError: length must be >= 1"))
+    assert good.passed and good.score == 1
+    returned = judge(RAISES, c, to_record(0))
+    assert not returned.passed and "should raise ValueError" in returned.lines[0]
+    wrong_type = judge(RAISES, c, CallRecord("error", error="your function raised TypeError: bad"))
+    assert not wrong_type.passed and "raised TypeError, but ValueError is expected" in wrong_type.lines[0]
+    timeout = judge(RAISES, c, CallRecord("timeout", error="your function did not finish within 1 s"))
+    assert not timeout.passed and "did not finish" in timeout.lines[0]
+
+
+def test_in_notebook_calls_report_the_exception_in_the_form_judge_reads():
+    from cnn_lessons.grading.check import _call
+
+    record = _call(_positive_length, [0], 5)
+    assert judge(RAISES, RAISES.checks[1], record).passed
+    assert not judge(RAISES, RAISES.checks[1], _call(lambda n: n, [0], 5)).passed

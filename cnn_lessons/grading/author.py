@@ -20,7 +20,7 @@ from pathlib import Path
 from . import assignments as registry
 from .feedback import _as_parts, _close
 from .notebook import SourceNotebook, find_sources, read_source
-from .spec import Assignment, make_inputs
+from .spec import Assignment, make_inputs, reference_raises
 
 __all__ = ["AuthorError", "Pair", "default_book", "discover", "orphans", "validate"]
 
@@ -144,6 +144,12 @@ def validate(src: SourceNotebook, spec: Assignment, book) -> list:
             problems.append(f"{spec.id}/{e.name}: no public check, so check() cannot help a student")
         keys = {m.key for m in e.misconceptions}
         for c in e.checks:
+            if c.raises and not reference_raises(e, c):
+                problems.append(f"{spec.id}/{e.name}: check {c.name!r} expects {c.raises}, but the "
+                                f"reference does not raise it on those inputs")
+            if c.raises and c.misconceptions:
+                problems.append(f"{spec.id}/{e.name}: check {c.name!r} expects an exception, so it "
+                                f"cannot diagnose misconceptions")
             for k in c.misconceptions:
                 if k not in keys:
                     problems.append(f"{spec.id}/{e.name}: check {c.name!r} lists misconception {k!r}, "

@@ -12,11 +12,12 @@ section that explains it. No message shows the reference's whole output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .spec import Check, Exercise, describe_inputs, make_inputs, _param_names
+from .spec import Check, Exercise, _param_names, describe_inputs, expected_output, make_inputs
 
 __all__ = ["CallRecord", "Outcome", "judge", "format_outcome", "to_record"]
 
@@ -207,18 +208,37 @@ def _compare_array(exercise, check, got, pytype, exp, what="your output") -> tup
     return ok, lines
 
 
+def _judge_raises(check: Check, record: CallRecord, lines: list) -> bool:
+    """A check of invalid inputs: it passes when the function raised ``check.raises``."""
+    raised = re.match(r"your function raised (\w+)", record.error or "")
+    if record.status == "error" and raised and raised.group(1) == check.raises:
+        return True
+    if record.status == "ok":
+        lines.append(f"these inputs are invalid, so your function should raise {check.raises} "
+                     f"with a message saying what is wrong; it returned {record.pytype or 'a value'} instead")
+    elif record.status == "error" and raised:
+        lines.append(f"these inputs are invalid and your function raised {raised.group(1)}, "
+                     f"but {check.raises} is expected ({record.error})")
+    else:
+        lines.append(record.error or f"the call did not complete ({record.status})")
+    return False
+
+
 def judge(exercise: Exercise, check: Check, record: CallRecord, inputs=None, expected=None) -> Outcome:
     """Compare `record` with the reference on the check's inputs; no student code runs here."""
     if inputs is None:
         inputs = make_inputs(check)
     if expected is None:
-        expected = exercise.reference(*_copies(inputs))
+        expected = expected_output(exercise, check, inputs)
     lines = []
     diagnosis = ""
 
     def done(passed: bool) -> Outcome:
         return Outcome(exercise.name, check.name, check.points if passed else 0.0, check.points,
                        check.hidden, passed, lines, diagnosis)
+
+    if check.raises:
+        return done(_judge_raises(check, record, lines))
 
     if record.status != "ok":
         lines.append(record.error or f"the call did not complete ({record.status})")

@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "Array", "Value", "Misconception", "Check", "Exercise", "Assignment", "make_inputs",
+    "expected_output", "reference_raises",
 ]
 
 
@@ -78,7 +79,9 @@ class Check:
 
     ``args`` are :class:`Array` or :class:`Value` in the function's positional
     order. ``misconceptions`` lists the keys of the exercise's known wrong
-    answers this check can tell apart from the right answer.
+    answers this check can tell apart from the right answer. ``raises`` names
+    an exception class (``"ValueError"``) for a check of invalid inputs: the
+    function passes by raising it, as the reference does.
     """
 
     name: str
@@ -89,6 +92,7 @@ class Check:
     rtol: float = 1e-7
     atol: float = 1e-9
     misconceptions: tuple = ()
+    raises: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,23 @@ def make_inputs(check: Check) -> list:
     """The check's inputs, generated deterministically from its seed."""
     rng = np.random.default_rng(check.seed)
     return [arg.draw(rng) for arg in check.args]
+
+
+def expected_output(exercise: Exercise, check: Check, inputs: list):
+    """The reference's answer on copies of `inputs`; None for a check that expects an exception."""
+    if check.raises:
+        return None
+    copies = [v.copy() if isinstance(v, np.ndarray) else v for v in inputs]
+    return exercise.reference(*copies)
+
+
+def reference_raises(exercise: Exercise, check: Check) -> bool:
+    """Whether the reference raises the exception a ``raises`` check expects (spec validation)."""
+    try:
+        exercise.reference(*make_inputs(check))
+    except Exception as exc:  # noqa: BLE001 - any exception is information here
+        return type(exc).__name__ == check.raises
+    return False
 
 
 def describe_inputs(exercise: Exercise, inputs: list) -> str:

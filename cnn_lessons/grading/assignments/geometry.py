@@ -91,6 +91,10 @@ OUTPUT_SIZE = Exercise(
         Check("ceil mode with dilation: 11, kernel 3, stride 3, dilation 2, padding 1",
               tuple(map(Value, (11, 3, 3, 1, 2, True))), points=0.5, hidden=True,
               misconceptions=("ignores_ceil_mode", "no_dilation")),
+        Check("invalid: stride 0 must raise ValueError", tuple(map(Value, (8, 3, 0, 0, 1, False))),
+              points=0.5, hidden=True, raises="ValueError"),
+        Check("invalid: kernel 7 larger than the padded input 3 + 2*1 must raise ValueError",
+              tuple(map(Value, (3, 7, 1, 1, 1, False))), points=0.5, hidden=True, raises="ValueError"),
     ),
 )
 
@@ -397,6 +401,8 @@ CHOOSE_PADDING = Exercise(
         Check("dilation 4 keeps 64", tuple(map(Value, (64, 3, 1, 4, 64))), points=0.5, hidden=True),
         Check("kernel as large as the padded input: 5 -> 1 with K7", tuple(map(Value, (5, 7, 1, 1, 1))),
               points=0.5, hidden=True, misconceptions=("same_padding",)),
+        Check("impossible: 28 -> 10 with K3 S1 (padding only adds rows) must raise ValueError",
+              tuple(map(Value, (28, 3, 1, 1, 10))), points=0.5, hidden=True, raises="ValueError"),
     ),
 )
 
