@@ -4,9 +4,14 @@ A script, not a test::
 
     python benchmarks/bench_reference.py            # the full table (a few minutes)
     python benchmarks/bench_reference.py --quick    # a seconds-long smoke run
+    python benchmarks/bench_reference.py --min      # busy machine: min of more repetitions
+    python benchmarks/bench_reference.py --part conv --cases ae   # a subset
 
 For each convolution case, forward and backward, float32 and float64, it
-prints the median time of cnn_lessons; the speed-up over a plain-loop
+prints the median time of cnn_lessons (with ``--min``, the minimum: on a
+loaded machine the load only ever adds time, and PyTorch's and OpenBLAS's
+two threads suffer most; cnn_lessons, PyTorch and the GEMM are timed
+interleaved, one call of each in turn, so a change of load hits them alike); the speed-up over a plain-loop
 version on a small version of the case; PyTorch CPU with the same number of
 threads and the ratio cnn_lessons / PyTorch; the achieved GFLOP/s (2 * MACs /
 time, twice that for the backward) and its fraction of numpy's own matmul on
@@ -92,6 +97,26 @@ def blas_threads() -> int:
     return os.cpu_count() or 1
 
 
+STAT = "median"  # or "min" (--min): for a busy machine
+
+
+def time_interleaved(fns: dict, repeats: int) -> dict:
+    """Time each of `fns` `repeats` times, interleaved (one call of each in turn, after one
+    warm-up call each), so that a change of machine load hits all of them alike; returns
+    the median (or, with --min, the minimum) wall time of each."""
+    for fn in fns.values():
+        fn()
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    pick = min if STAT == "min" else statistics.median
+    return {name: pick(ts) for name, ts in times.items()}
+
+
 def median_time(fn, repeats: int) -> float:
     """Median wall time of `fn()` over `repeats` calls, after one warm-up call."""
     fn()
@@ -113,15 +138,6 @@ def peak_memory(fn) -> float:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-
-
-def gemm_time(m: int, k: int, n: int, groups: int, dtype, repeats: int) -> float:
-    """numpy's matmul on `groups` GEMMs (m x k) @ (k x n)."""
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((groups, m, k)).astype(dtype)
-    b = rng.standard_normal((groups, k, n)).astype(dtype)
-    out = np.empty((groups, m, n), dtype=dtype)
-    return median_time(lambda: np.matmul(a, b, out=out), repeats)
 
 
 def problem(case, dtype, scale_batch=1.0):
@@ -148,24 +164,36 @@ def loop_speedup(case, repeats, size_small=12):
     return t_loop, t_loop / t_vec
 
 
-def torch_times(x, w, b, kw, gy, repeats):
-    """PyTorch forward (no grad) and backward (aten.convolution_backward alone)."""
+def gemm_fn(m: int, k: int, n: int, groups: int, dtype):
+    """numpy's matmul on `groups` GEMMs (m x k) @ (k x n), as a function to time."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((groups, m, k)).astype(dtype)
+    b = rng.standard_normal((groups, k, n)).astype(dtype)
+    out = np.empty((groups, m, n), dtype=dtype)
+    return lambda: np.matmul(a, b, out=out)
+
+
+def torch_fns(x, w, b, kw, gy):
+    """PyTorch forward (no grad) and backward (aten.convolution_backward alone), to time."""
     xt, wt, bt, gt = (torch.from_numpy(a) for a in (x, w, b, gy))
     s, p, d, g = kw["stride"], kw["padding"], kw["dilation"], kw["groups"]
-    with torch.no_grad():
-        t_fwd = median_time(lambda: F.conv2d(xt, wt, bt, s, p, d, g), repeats)
-        t_bwd = median_time(lambda: torch.ops.aten.convolution_backward(
-            gt, xt, wt, [w.shape[0]], [s, s], [p, p], [d, d], False, [0, 0], g,
-            [True, True, True]), repeats)
-    return t_fwd, t_bwd
+
+    def fwd():
+        with torch.no_grad():
+            F.conv2d(xt, wt, bt, s, p, d, g)
+
+    def bwd():
+        torch.ops.aten.convolution_backward(gt, xt, wt, [w.shape[0]], [s, s], [p, p], [d, d], False,
+                                            [0, 0], g, [True, True, True])
+    return {"fwd": fwd, "bwd": bwd}
 
 
 def fmt(value, spec, width):
     return f"{'-':>{width}}" if value is None else f"{value:{spec}}".rjust(width)
 
 
-def run_convolution(quick: bool, threads: int):
-    repeats = 1 if quick else 5
+def run_convolution(quick: bool, threads: int, cases: str = "".join(CASES)):
+    repeats = 1 if quick else (15 if STAT == "min" else 5)
     scale = 1 / 32 if quick else 1.0
     header = (f"{'case':<5}{'dtype':<8}{'dir':<5}{'ours ms':>9}{'loop x':>9}{'torch ms':>9}"
               f"{'ratio':>7}{'GFLOP/s':>9}{'%GEMM':>7}{'peak MB':>9}{'limit MB':>9}  targets")
@@ -173,6 +201,8 @@ def run_convolution(quick: bool, threads: int):
     print("-" * len(header))
     results = []
     for name, case in CASES.items():
+        if name not in cases:
+            continue
         n, c, size, c_out, k, s, p, d, g = case
         speed = loop_speedup(case, repeats, 6 if quick else 12)
         for dtype in (np.float32, np.float64):
@@ -182,13 +212,17 @@ def run_convolution(quick: bool, threads: int):
             gy = np.random.default_rng(1).standard_normal(y.shape).astype(dtype)
             ho, wo = y.shape[2:]
             macs = x.shape[0] * c_out * ho * wo * (c // g) * k * k
-            t_gemm = gemm_time(c_out // g, c // g * k * k, x.shape[0] * ho * wo, g, dtype, repeats)
-            gemm_flops = 2 * macs / t_gemm
             fwd = lambda: cl.conv2d(x, w, b, **kw)  # noqa: E731
             bwd = lambda: cl.conv2d_backward(gy, x, w, b, **kw)  # noqa: E731
-            t_ours = {"fwd": median_time(fwd, repeats), "bwd": median_time(bwd, repeats)}
+            fns = {"fwd": fwd, "bwd": bwd, "gemm": gemm_fn(c_out // g, c // g * k * k,
+                                                           x.shape[0] * ho * wo, g, dtype)}
+            if torch:
+                fns.update({"torch " + d: f for d, f in torch_fns(x, w, b, kw, gy).items()})
+            t = time_interleaved(fns, repeats)
+            gemm_flops = 2 * macs / t["gemm"]
+            t_ours = {"fwd": t["fwd"], "bwd": t["bwd"]}
             peak = {"fwd": peak_memory(fwd), "bwd": peak_memory(bwd)}
-            t_torch = dict(zip(("fwd", "bwd"), torch_times(x, w, b, kw, gy, repeats))) if torch else None
+            t_torch = {"fwd": t["torch fwd"], "bwd": t["torch bwd"]} if torch else None
             limit = 2 * y.nbytes + 16 * MIB if name == "b" else 2**30
             for direction in ("fwd", "bwd"):
                 flops = (2 if direction == "fwd" else 4) * macs
@@ -223,68 +257,127 @@ def run_convolution(quick: bool, threads: int):
 
 
 def run_pooling(quick: bool):
+    """Pooling forward and backward against PyTorch, and the two together.
+
+    Max-pool backward is timed twice: ``bwd`` with the indices of a forward
+    call (``return_indices=True``, then ``indices=``), which is what PyTorch's
+    ``aten.max_pool2d_with_indices_backward`` is given, so the comparison is
+    fair; ``bwd*`` with ``indices=None`` (the argmax recomputed). ``f+b`` is
+    forward plus backward as a training step runs them: for max pooling the
+    forward with indices plus the backward given them, on both sides; the
+    target is ``f+b`` within 2x of PyTorch and ``fwd`` no slower.
+    """
     names = ("max_pool2d", "avg_pool2d", "max_pool2d_backward", "avg_pool2d_backward")
     if not all(hasattr(cl, n) for n in names):
         print("pooling not available")
         return
-    repeats = 1 if quick else 5
+    repeats = 1 if quick else (25 if STAT == "min" else 7)
     n = 2 if quick else 32
     print(f"input ({n}, 64, 32, 32)")
-    print(f"{'op':<12}{'window':<14}{'dtype':<8}{'dir':<5}{'ours ms':>9}{'torch ms':>9}{'ratio':>7}{'peak MB':>9}")
+    print(f"{'op':<12}{'window':<14}{'dtype':<8}{'dir':<6}{'ours ms':>9}{'torch ms':>9}{'ratio':>7}"
+          f"{'peak MB':>9}  targets")
+    results = []
     for op in ("max", "avg"):
         fwd_fn, bwd_fn = getattr(cl, f"{op}_pool2d"), getattr(cl, f"{op}_pool2d_backward")
         for k, s, p in ((2, 2, 0), (3, 2, 1)):
             for dtype in (np.float32, np.float64):
                 x = np.random.default_rng(0).standard_normal((n, 64, 32, 32)).astype(dtype)
-                y = fwd_fn(x, k, stride=s, padding=p)
+                kw = dict(stride=s, padding=p)
+                y = fwd_fn(x, k, **kw)
                 gy = np.ones_like(y)
-                t = {"fwd": median_time(lambda: fwd_fn(x, k, stride=s, padding=p), repeats),
-                     "bwd": median_time(lambda: bwd_fn(gy, x, k, stride=s, padding=p), repeats)}
-                peak = {"fwd": peak_memory(lambda: fwd_fn(x, k, stride=s, padding=p)),
-                        "bwd": peak_memory(lambda: bwd_fn(gy, x, k, stride=s, padding=p))}
-                tt = {}
+                fns = {"fwd": lambda: fwd_fn(x, k, **kw)}
+                if op == "max":
+                    _, idx = fwd_fn(x, k, return_indices=True, **kw)
+                    fns["fwd+i"] = lambda: fwd_fn(x, k, return_indices=True, **kw)
+                    fns["bwd"] = lambda: bwd_fn(gy, x, k, indices=idx, **kw)
+                    fns["bwd*"] = lambda: bwd_fn(gy, x, k, **kw)
+                else:
+                    fns["bwd"] = lambda: bwd_fn(gy, x, k, **kw)
+                peak = {d: peak_memory(f) for d, f in fns.items()}
+                peak["f+b"] = None
+                tfns = {}
                 if torch is not None:
                     tf = getattr(F, f"{op}_pool2d")
-                    xt = torch.from_numpy(x).requires_grad_(True)
-                    with torch.no_grad():
-                        tt["fwd"] = median_time(lambda: tf(xt, k, s, p), repeats)
-
+                    xt = torch.from_numpy(x)
                     gt = torch.from_numpy(gy)
+
+                    def torch_fwd(xt=xt, tf=tf, k=k, s=s, p=p):
+                        with torch.no_grad():
+                            tf(xt, k, s, p)
+                    tfns["fwd"] = torch_fwd
                     if op == "max":
-                        _, idx = torch.ops.aten.max_pool2d_with_indices(xt.detach(), [k, k], [s, s], [p, p])
-                        torch_bwd = lambda: torch.ops.aten.max_pool2d_with_indices_backward(  # noqa: E731
-                            gt, xt.detach(), [k, k], [s, s], [p, p], [1, 1], False, idx)
+                        tfns["fwd+i"] = lambda: torch.ops.aten.max_pool2d_with_indices(  # noqa: E731
+                            xt, [k, k], [s, s], [p, p])
+                        _, tidx = torch.ops.aten.max_pool2d_with_indices(xt, [k, k], [s, s], [p, p])
+                        tfns["bwd"] = lambda: torch.ops.aten.max_pool2d_with_indices_backward(  # noqa: E731
+                            gt, xt, [k, k], [s, s], [p, p], [1, 1], False, tidx)
                     else:
-                        torch_bwd = lambda: torch.ops.aten.avg_pool2d_backward(  # noqa: E731
-                            gt, xt.detach(), [k, k], [s, s], [p, p], False, True, None)
-                    tt["bwd"] = median_time(torch_bwd, repeats)
-                for direction in ("fwd", "bwd"):
+                        tfns["bwd"] = lambda: torch.ops.aten.avg_pool2d_backward(  # noqa: E731
+                            gt, xt, [k, k], [s, s], [p, p], False, True, None)
+                both = time_interleaved({**fns, **{"torch " + d: f for d, f in tfns.items()}}, repeats)
+                t = {d: both[d] for d in fns}
+                t["f+b"] = t.get("fwd+i", t["fwd"]) + t["bwd"]
+                tt = {d: both["torch " + d] for d in tfns}
+                if tt:
+                    if op == "max":
+                        tt["bwd*"] = tt["bwd"]
+                    tt["f+b"] = tt.get("fwd+i", tt["fwd"]) + tt["bwd"]
+                for direction in t:
                     ratio = t[direction] / tt[direction] if tt else None
-                    print(f"{op:<12}{f'{k}x{k}/{s} pad {p}':<14}{np.dtype(dtype).name:<8}{direction:<5}"
+                    notes = []
+                    if ratio is not None and direction in ("fwd", "f+b"):
+                        limit = 1.0 if direction == "fwd" else 2.0
+                        met = ratio <= limit
+                        results.append(met)
+                        notes.append(f"ratio<={limit:g} {'met' if met else 'MISSED'}")
+                    print(f"{op:<12}{f'{k}x{k}/{s} pad {p}':<14}{np.dtype(dtype).name:<8}{direction:<6}"
                           f"{t[direction] * 1e3:9.2f}{fmt(tt[direction] * 1e3 if tt else None, '.2f', 9)}"
-                          f"{fmt(ratio, '.2f', 7)}{peak[direction] / MIB:9.1f}", flush=True)
-    print("torch bwd: aten.max_pool2d_with_indices_backward (given the indices) / aten.avg_pool2d_backward;"
-          " ours recomputes the argmax (indices=None).")
+                          f"{fmt(ratio, '.2f', 7)}"
+                          f"{fmt(None if peak[direction] is None else peak[direction] / MIB, '.1f', 9)}"
+                          f"  {', '.join(notes)}", flush=True)
+    print("fwd: values only (torch: F.max_pool2d / F.avg_pool2d, no grad); fwd+i: max pooling with "
+          "indices (torch: aten.max_pool2d_with_indices).")
+    print("bwd: ours given the forward's indices (max) / avg backward; torch: "
+          "aten.max_pool2d_with_indices_backward (given its indices) / aten.avg_pool2d_backward.")
+    print("bwd*: ours recomputing the argmax (indices=None), against the same torch time (which is "
+          "given indices).")
+    print("f+b: forward (with indices, for max) + backward, both sides; target within 2x.")
+    if results:
+        print(f"pooling targets met on {sum(results)} of {len(results)} lines")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small batches, 2 repeats: a smoke run")
+    parser.add_argument("--part", choices=("all", "conv", "pool"), default="all",
+                        help="run only the convolution or only the pooling table")
+    parser.add_argument("--cases", default="".join(CASES),
+                        help="convolution cases to run, e.g. 'ace' (default: all)")
+    parser.add_argument("--min", action="store_true",
+                        help="report the minimum of more repetitions instead of the median "
+                             "(for a busy machine: the load only ever adds time)")
     args = parser.parse_args(argv)
+    global STAT
+    STAT = "min" if args.min else "median"
     threads = blas_threads()
     if torch is not None:
         torch.set_num_threads(threads)
     print(f"numpy {np.__version__}; BLAS: {blas_description()}")
     print(f"torch {torch.__version__ if torch else 'not installed'}"
           f"{f', {torch.get_num_threads()} threads' if torch else ''}; "
-          f"{os.cpu_count()} CPUs; {'QUICK run (batch / 8)' if args.quick else 'full run'}\n")
+          f"{os.cpu_count()} CPUs; {'QUICK run (batch / 32, pooling batch 2, 1 repeat)' if args.quick else 'full run'}; "
+          f"statistic: {STAT} (ours, PyTorch and the GEMM timed interleaved); "
+          f"load average {os.getloadavg()[0]:.2f}\n")
     print("== convolution (NCHW, weight (C_out, C_in/groups, k, k)) ==")
     for name, (n, c, size, c_out, k, s, p, d, g) in CASES.items():
         print(f"  {name}: N={n} C={c} {size}x{size} C_out={c_out} k={k} stride={s} pad={p} "
               f"dilation={d} groups={g}")
     print()
-    run_convolution(args.quick, threads)
-    print("\n== pooling (32x64x32x32) ==")
+    if args.part in ("all", "conv"):
+        run_convolution(args.quick, threads, args.cases)
+    if args.part == "conv":
+        return
+    print("\n== pooling ==")
     try:
         run_pooling(args.quick)
     except Exception as exc:  # the pooling module is someone else's; report, do not crash

@@ -264,7 +264,8 @@ def test_strategies_agree(rng):
     out_b = np.empty(shape)
     cv._forward_gemm(cv._padded(p), p, out_b)
     np.testing.assert_allclose(out_a, out_b, **F64)
-    for a, b in zip(cv._backward_offsets(g, cv._padded(p), p), cv._backward_gemm(g, cv._padded(p), p)):
+    dxp, dw = cv._backward_offsets(g, cv._padded(p), p)
+    for a, b in zip((cv._unpad_grad(dxp, p), dw), cv._backward_gemm(g, cv._padded(p), p)):
         np.testing.assert_allclose(a, b, **F64)
 
 
@@ -282,17 +283,76 @@ def test_wide_and_narrow_columns_agree(name, rng, monkeypatch):
             np.testing.assert_allclose(a, e, **F64)
 
 
+DEPTHWISE = {  # stride-1 depthwise problems: the channel-major multiply-add loop
+    "dw-pad": (2, 3, 5, 5, 5, (7, 6), (3, 3), 1, 1, 1, "zeros", True),
+    "dw-dilated-asym": (2, 2, 4, 4, 4, (9, 8), (3, 2), 1, (2, 0), (2, 3), "zeros", False),
+    "dw-same-even-reflect": (2, 3, 3, 3, 3, (6, 7), (2, 4), 1, "same", 1, "reflect", True),
+    "dw-circular": (2, 2, 2, 2, 2, (5, 5), (3, 3), 1, 2, 1, "circular", True),
+    "dw-1d-replicate": (1, 3, 4, 4, 4, (11,), (5,), 1, 2, 1, "replicate", False),
+    "dw-3d": (3, 2, 3, 3, 3, (4, 5, 4), (2, 3, 2), 1, 1, (1, 1, 2), "zeros", True),
+    "dw-unbatched": (2, None, 3, 3, 3, (6, 6), (3, 3), 1, 1, 1, "zeros", True),
+    "dw-valid-1x1": (2, 2, 3, 3, 3, (4, 5), (1, 1), 1, 0, 1, "zeros", True),
+}
+
+
+@pytest.mark.parametrize("budget, dot_len", [(1, 1), (1, 7), (200, 5), (10**9, 4096)])
+@pytest.mark.parametrize("name", DEPTHWISE)
+def test_depthwise_blocks_match_oracle(name, budget, dot_len, rng, monkeypatch):
+    """Depthwise stride 1: every block shape (one channel in batch chunks, several channels,
+    whole batch) and every dot-row length give the oracle's numbers."""
+    monkeypatch.setattr(cv, "_DW_BYTES", budget)
+    monkeypatch.setattr(cv, "_DOT_LEN", dot_len)
+    nd, x, w, b, kw = make_problem(DEPTHWISE[name], rng)
+    if x.ndim == nd + 2:
+        x = np.concatenate([x, x[:1] * 2.0])  # an odd batch: a short last chunk
+    p = cv._parse_conv("t", nd, x, w, b, kw["stride"], kw["padding"], kw["dilation"],
+                       kw["groups"], kw["padding_mode"])
+    assert cv._is_depthwise(p)
+    np.testing.assert_allclose(CONV[nd](x, w, b, **kw), oracle(x, w, b, kw), **F64)
+    g = rng.standard_normal(oracle(x, w, b, kw).shape)
+    for a, e in zip(CONV_BACKWARD[nd](g, x, w, b, **kw), oracle_backward(g, x, w, b, kw)):
+        if e is not None:
+            np.testing.assert_allclose(a, e, **F64)
+
+
+def test_depthwise_float32_and_strategies_agree(rng):
+    """The depthwise loop agrees with im2col + GEMM (float64) and keeps float32."""
+    x = rng.standard_normal((3, 6, 9, 8))
+    w = rng.standard_normal((6, 1, 3, 3))
+    g = rng.standard_normal((3, 6, 9, 8))
+    p = cv._parse_conv("t", 2, x, w, None, 1, 1, 1, 6, "zeros")
+    assert cv._is_depthwise(p)
+    out = np.empty((3, 6, 9, 8))
+    cv._forward_gemm(cv._padded(p), p, out)
+    np.testing.assert_allclose(cl.conv2d(x, w, padding=1, groups=6), out, **F64)
+    dx, dw = cv._backward_gemm(g, None, p)
+    dx2, dw2, _ = cl.conv2d_backward(g, x, w, padding=1, groups=6)
+    np.testing.assert_allclose(dx2, dx, **F64)
+    np.testing.assert_allclose(dw2, dw, **F64)
+    x32, w32, g32 = (a.astype(np.float32) for a in (x, w, g))
+    out32 = cl.conv2d(x32, w32, padding=1, groups=6)
+    dx32, dw32, _ = cl.conv2d_backward(g32, x32, w32, padding=1, groups=6)
+    assert out32.dtype == dx32.dtype == dw32.dtype == np.float32
+    np.testing.assert_allclose(out32, out, **F32)
+    np.testing.assert_allclose(dx32, dx2, **F32)
+    np.testing.assert_allclose(dw32, dw2, rtol=1e-4, atol=1e-4)
+
+
 def test_chunking_covers_every_batch_item(rng, monkeypatch):
     """Tiny buffers force many batch chunks, including a short last one."""
     monkeypatch.setattr(cv, "_COLS_BYTES", 1)
     monkeypatch.setattr(cv, "_LOOP_BYTES", 1)
-    for name in ("plain", "stride2-pad1", "depthwise", "1x1-stride2", "conv3d"):
+    for name in ("plain", "stride2-pad1", "depthwise", "1x1-stride2", "conv3d", "dilation2", "same-odd",
+                 "reflect", "replicate", "circular", "groups2", "conv3d-stride-groups"):
         nd, x, w, b, kw = make_problem(CASES[name], rng)
         x = np.concatenate([x, x[:1] * 2.0])  # N = 3
         np.testing.assert_allclose(CONV[nd](x, w, b, **kw), oracle(x, w, b, kw), **F64)
         g = rng.standard_normal(CONV[nd](x, w, b, **kw).shape)
         for a, e in zip(CONV_BACKWARD[nd](g, x, w, b, **kw), oracle_backward(g, x, w, b, kw)):
-            np.testing.assert_allclose(a, e, **F64)
+            if e is None:
+                assert a is None
+            else:
+                np.testing.assert_allclose(a, e, **F64)
 
 
 # --------------------------------------------------------------------------

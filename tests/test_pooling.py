@@ -164,6 +164,65 @@ def test_avg_pool_matches_oracle(case, count_include_pad):
                     **tol(dtype))
 
 
+@given(window_case(dilation=False), st.booleans())
+def test_avg_pool_products_and_strided_sums_agree(case, count_include_pad):
+    """The matrix-product forward (_AVG_GEMM) and the strided window sums give the same averages."""
+    from cnn_lessons import pooling as pl
+    nd, k, s, p, _, ceil, shape, dtype, seed = case
+    x = values(shape, dtype, np.random.default_rng(seed), ties=False)
+    fast = valid(AVG[nd], x, k, s, p, ceil, count_include_pad)
+    g = np.random.default_rng(seed + 1).standard_normal(fast.shape).astype(dtype)
+    dfast = AVG_B[nd](g, x, k, s, p, ceil, count_include_pad)
+    try:
+        pl._AVG_GEMM = False
+        slow = AVG[nd](x, k, s, p, ceil, count_include_pad)
+        dslow = AVG_B[nd](g, x, k, s, p, ceil, count_include_pad)
+    finally:
+        pl._AVG_GEMM = True
+    assert fast.dtype == slow.dtype == dfast.dtype == dtype and fast.flags.c_contiguous
+    assert dfast.shape == x.shape and dfast.flags.c_contiguous
+    assert_allclose(fast, slow, **tol(dtype))
+    assert_allclose(dfast, dslow, **tol(dtype))
+
+
+@pytest.mark.parametrize("shape, k, s, p, ceil, cip", [
+    ((2, 3, 8, 8), 2, 2, 0, False, True),       # windows tile the rows: one product
+    ((2, 3, 8, 9), 3, 2, 1, False, False),      # overlapping rows: two offsets, clipped divisors
+    ((2, 3, 7, 8), 3, 2, 1, True, True),        # H not a multiple of the stride: product + sums
+    ((1, 2, 4, 6, 6), (2, 3, 3), (2, 2, 3), (1, 1, 0), True, False),  # 3-D, leading axis divided
+    ((3, 10), 3, 2, 1, False, True),            # 1-D, unbatched
+])
+def test_avg_pool_non_finite_inputs_stay_in_their_windows(shape, k, s, p, ceil, cip):
+    """inf and NaN reach exactly the windows that contain them (the products would spread
+    0 * inf = NaN along the row, so such inputs take the strided sums)."""
+    nd = len(shape) - 2 if len(shape) > 2 else 1
+    x = np.random.default_rng(0).standard_normal(shape)
+    x.reshape(-1)[5] = np.inf
+    x.reshape(-1)[-3] = np.nan
+    out = AVG[nd](x, k, s, p, ceil, cip)
+    kk, ss, pp = (k,) * nd if isinstance(k, int) else k, (s,) * nd if isinstance(s, int) else s, \
+        (p,) * nd if isinstance(p, int) else p
+    xb = x if x.ndim == nd + 2 else x[None]
+    want = oracle.avg_pool(xb, kk, ss, pp, ceil, cip)
+    want = want if x.ndim == nd + 2 else want[0]
+    assert_array_equal(np.isnan(out), np.isnan(want))
+    assert_array_equal(np.isinf(out), np.isinf(want))
+    finite = np.isfinite(want)
+    assert finite.any()
+    assert_allclose(out[finite], want[finite], rtol=1e-12, atol=1e-12)
+    # and a non-finite upstream gradient reaches exactly the inputs of its window
+    g = np.random.default_rng(1).standard_normal(out.shape)
+    g.reshape(-1)[1] = np.inf
+    dx = AVG_B[nd](g, x, k, s, p, ceil, cip)
+    gb = g if x.ndim == nd + 2 else g[None]
+    want_dx = oracle.avg_pool_backward(gb, xb, kk, ss, pp, ceil, cip)
+    want_dx = want_dx if x.ndim == nd + 2 else want_dx[0]
+    assert_array_equal(np.isinf(dx), np.isinf(want_dx))
+    assert not np.isnan(dx).any()
+    fin = np.isfinite(want_dx)
+    assert_allclose(dx[fin], want_dx[fin], rtol=1e-12, atol=1e-12)
+
+
 @given(window_case(dilation=False, padding=False), st.sampled_from([1, 2, 3, 1.5, 0.5]))
 def test_lp_pool_matches_oracle(case, norm_type):
     nd, k, s, _, _, ceil, shape, dtype, seed = case
