@@ -111,7 +111,11 @@ def decision_regions_animation(xx, yy, prob_frames, X, y, steps, accuracies, int
         title.set_text(f"step {steps[i]}: accuracy {accuracies[i]:.0%}")
 
     update(0)
-    return animate(fig, update, len(prob_frames), interval=interval)
+    return animate(fig, update, len(prob_frames), interval=interval,
+                   alt=f"Animation in {len(prob_frames)} frames, from training step {steps[0]} to {steps[-1]}: "
+                       "the classifier's decision regions change as gradient descent trains it, with the "
+                       "two classes of training points drawn on top; each frame's title gives the step and "
+                       "the accuracy.")
 
 
 

@@ -141,7 +141,11 @@ def full_convolution_animation(g_padded, w_flipped, dx, border, fmt="{:.2f}", in
             texts[q].set_text(fmt.format(dx.flat[q]) if q <= f else "")
 
     update(0)
-    html = animate(fig, update, frames=H * W, interval=interval)
+    html = animate(fig, update, frames=H * W, interval=interval,
+                   alt=f"Animation in {H * W} frames: the flipped {kh}x{kw} kernel slides over the "
+                       f"zero-padded upstream gradient ({g_padded.shape[0]}x{g_padded.shape[1]}, padding "
+                       f"shaded); each frame outlines one window and writes the value it gives into the "
+                       f"{H}x{W} input gradient.")
     return html
 
 
@@ -219,7 +223,10 @@ def gradient_flow_animation(names, forward_maps, grad_maps, notes, interval=1400
         caption.set_text(notes[frame])
 
     update(0)
-    html = animate(fig, update, frames=n, interval=interval)
+    html = animate(fig, update, frames=n, interval=interval,
+                   alt=f"Animation in {n} frames: the gradient flows back through the layers "
+                       f"{', '.join(names)}, one layer per frame, each frame showing a layer's forward map "
+                       "and the gradient that reaches it.")
     return html
 
 

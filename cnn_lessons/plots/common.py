@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from html import escape
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,7 +27,7 @@ def _finish(fig):
     return fig
 
 
-def animate(fig, update, frames, interval=600):
+def animate(fig, update, frames, interval=600, alt=None):
     """Turn a figure and a per-frame update function into an HTML/JavaScript animation.
 
     Parameters
@@ -39,6 +40,9 @@ def animate(fig, update, frames, interval=600):
         Number of frames; keep it small (tens), every frame is stored in the page.
     interval : int
         Milliseconds between frames.
+    alt : str, optional
+        What the animation shows, in words: the alt text of its frame image,
+        for readers who cannot see it.
 
     Returns
     -------
@@ -58,6 +62,9 @@ def animate(fig, update, frames, interval=600):
     anim = animation.FuncAnimation(fig, update, frames=frames, interval=interval)
     html = anim.to_jshtml(default_mode="once")
     plt.close(fig)
+    if alt:
+        html = re.sub(r'<img id="(_anim_img[0-9a-f]+)"\s*>',
+                      lambda m: f'<img id="{m.group(1)}" alt="{escape(alt, quote=True)}">', html, count=1)
     return HTML(_stable_ids(html, next(_players_made)))
 
 

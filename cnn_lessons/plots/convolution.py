@@ -189,7 +189,10 @@ def sliding_window_animation(x, k, out, stride=1, interval=700):
         title.set_text(f"S[{i}, {j}] = {terms} = {out[i, j]:g}")
 
     update(0)
-    return animate(fig, update, Ho * Wo, interval=interval)
+    return animate(fig, update, Ho * Wo, interval=interval,
+                   alt=f"Animation in {Ho * Wo} frames: the {kh}x{kw} kernel slides over the {H}x{W} "
+                       f"input with stride {stride}; each frame outlines one window and the output cell it "
+                       f"produces, until the {Ho}x{Wo} output is complete.")
 
 
 # --------------------------------------------------------------------------
@@ -395,7 +398,10 @@ def shift_animation(inputs, outputs, shifts, interval=600):
         axes[1].set_title(f"feature map; max at column {j}", fontsize=10)
 
     update(0)
-    return animate(fig, update, len(inputs), interval=interval)
+    return animate(fig, update, len(inputs), interval=interval,
+                   alt=f"Animation in {len(inputs)} frames: the input is shifted by "
+                       f"{', '.join(str(s) for s in shifts)} pixels, one shift per frame, and its feature map "
+                       "beside it moves by the same amount.")
 
 
 # --------------------------------------------------------------------------

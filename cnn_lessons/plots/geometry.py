@@ -171,7 +171,11 @@ def conv_arithmetic(size, kernel_size, out_size, padding=0, stride=1, dilation=1
         return []
 
     update(0)
-    return animate(fig, update, len(picks), interval=interval)
+    return animate(fig, update, len(picks), interval=interval,
+                   alt=f"Animation in {len(picks)} frames: a {kh}x{kw} kernel with dilation {dh} moves "
+                       f"with stride {sh} over a {H}x{W} input "
+                       f"{f'padded by {ph} (padding cells hatched)' if ph else 'without padding'}; the "
+                       f"{oh}x{ow} output fills in one cell per frame.")
 
 
 

@@ -157,7 +157,10 @@ def pooling_animation(x, out, kernel_size, stride, padding=0, fmt="{:g}", name="
         return [window, cell, *texts]
 
     update(0)
-    return animate(fig, update, out.size, interval=interval)
+    return animate(fig, update, out.size, interval=interval,
+                   alt=f"Animation in {out.size} frames: a {kh}x{kw} {name}-pooling window moves with "
+                       f"stride {stride} over the {np.shape(x)[0]}x{np.shape(x)[1]} input (padding {padding}); each "
+                       f"frame outlines one window and the output cell it fills.")
 
 
 def map_grid(maps, row_labels, col_labels, signed=False, width=2.2, suptitle=None, dpi=60):
@@ -392,5 +395,8 @@ def max_pool_backward_animation(x, grad_output, indices, grad_input, kernel_size
         return [window, winner, cell, target, arrow, *texts]
 
     update(0)
-    return animate(fig, update, g.size, interval=interval)
+    return animate(fig, update, g.size, interval=interval,
+                   alt=f"Animation in {g.size} frames, one per output cell of a max pool: its upstream "
+                       "gradient is sent to the position of its window's maximum in the input gradient, "
+                       "where gradients from overlapping windows add up.")
 

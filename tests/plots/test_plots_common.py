@@ -60,3 +60,12 @@ def test_two_players_in_one_process_get_different_ids():
         htmls.append(plots.animate(fig, lambda i, line=line: line.set_ydata([0, i]), 2))
     assert all(isinstance(h, HTML) for h in htmls)
     assert htmls[0].data != htmls[1].data
+
+
+def test_alt_text_describes_the_animation_and_is_escaped():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=40)
+    (line,) = ax.plot([0, 1], [0, 0])
+    html = plots.animate(fig, lambda i: line.set_ydata([0, i]), 2, alt='a line "rises" & falls').data
+    assert 'alt="a line &quot;rises&quot; &amp; falls"' in html
