@@ -83,7 +83,8 @@ RELU_LOOP = Exercise(
     name="relu_loop",
     signature="relu_loop(x)",
     reference=relu,
-    hint="out = x.copy(); for idx in np.ndindex(x.shape): if out[idx] < 0: out[idx] = 0",
+    hint="work on a copy of x (never change x itself) and visit every element with "
+         "np.ndindex(x.shape), which gives every index of an array of any shape",
     misconceptions=(
         Misconception(
             "mask", "You returned where the input is positive (1 or 0), not the ReLU's value: "
@@ -215,7 +216,8 @@ STABLE_SIGMOID = Exercise(
     name="stable_sigmoid",
     signature="stable_sigmoid(x)",
     reference=sigmoid,
-    hint="e = np.exp(-np.abs(x)), then np.where(x >= 0, 1, e) / (1 + e)",
+    hint="exp(-|x|) never overflows: write sigmoid with it, one formula for x >= 0 and "
+         "another for x < 0 (see the lesson on numerically stable sigmoid)",
     misconceptions=(
         Misconception(
             "sign_flip", "You computed sigmoid(-x) = 1 / (1 + exp(x)): the exponent is -x, so that "
@@ -264,7 +266,8 @@ STABLE_SOFTMAX = Exercise(
     name="stable_softmax",
     signature="stable_softmax(x, axis)",
     reference=softmax,
-    hint="e = np.exp(x - x.max(axis=axis, keepdims=True)); return e / e.sum(axis=axis, keepdims=True)",
+    hint="subtract the maximum along the axis before exponentiating (keepdims=True keeps "
+         "the shapes compatible), then normalise along the same axis",
     misconceptions=(
         Misconception(
             "whole_array", "Your values sum to 1 over the whole array, not along the axis: take the "
@@ -319,7 +322,8 @@ SOFTMAX_BACKWARD = Exercise(
     name="softmax_backward",
     signature="softmax_backward(grad_output, x, axis)",
     reference=softmax_backward,
-    hint="y = stable_softmax(x, axis); return y * (grad_output - (grad_output * y).sum(axis=axis, keepdims=True))",
+    hint="you never need the full Jacobian: the product needs the softmax output y and one "
+         "sum along the axis of grad_output * y",
     misconceptions=(
         Misconception(
             "diagonal_only", "You used only the diagonal of the Jacobian, y * (1 - y) * g, as for an "
